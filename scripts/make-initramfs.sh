@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Usage: make-initramfs.sh OUTPUT.cpio.gz TEST_BIN_DIR TEST_BINARY...
+# Pack the guest's userspace from this machine's own packages: busybox
+# (static), ndctl, xfsprogs and e2fsprogs with the shared libraries they
+# load, the guest init and test runner, and the named test binaries.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[[ $# -ge 2 ]] || die "usage: $0 OUTPUT.cpio.gz TEST_BIN_DIR TEST_BINARY..."
+out=$(realpath -m "$1") bindir=$2
+shift 2
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,mnt,harness/bin}
+
+busybox=/bin/busybox
+[[ -x $busybox ]] && ldd "$busybox" 2>&1 | grep -q 'not a dynamic' ||
+	die "$busybox is not the static busybox: run 'make deps' (installs busybox-static)"
+cp "$busybox" "$stage/bin/busybox"
+for applet in $("$busybox" --list); do
+	[[ -e $stage/bin/$applet ]] || ln -s busybox "$stage/bin/$applet"
+done
+
+# Copy an executable and every shared library it loads.
+copy_with_libs() {
+	local exe=$1 dest=$2 lib
+	cp -L "$exe" "$dest/"
+	while read -r lib; do
+		[[ -e $stage$lib ]] && continue
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done < <(ldd "$exe" 2>/dev/null | grep -oE '/[^ ]+' | sort -u)
+}
+
+for tool in ndctl mkfs.xfs xfs_io mkfs.ext4; do
+	path=$(PATH=/usr/sbin:/sbin:/usr/bin:/bin command -v "$tool") ||
+		die "$tool is missing on this machine: run 'make deps'"
+	copy_with_libs "$path" "$stage/usr/sbin"
+done
+cp /etc/mke2fs.conf "$stage/etc/"
+
+for test in "$@"; do
+	[[ -x $bindir/$test ]] ||
+		die "test binary $bindir/$test is missing: the selftest build did not produce it (see make kernel)"
+	copy_with_libs "$bindir/$test" "$stage/harness/bin"
+done
+
+cp "$TOP/guest/init" "$stage/init"
+cp "$TOP/guest/run-tests.sh" "$TOP/guest/tests.list" "$stage/harness/"
+chmod +x "$stage/init" "$stage/harness/run-tests.sh"
+
+(cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+log "initramfs $out: $(du -h "$out" | cut -f1)"
