@@ -15,7 +15,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,mnt,harness/bin}
 
 busybox=/bin/busybox
-[[ -x $busybox ]] && ldd "$busybox" 2>&1 | grep -q 'not a dynamic' ||
+[[ -x $busybox && $(ldd "$busybox" 2>&1 || true) == *"not a dynamic"* ]] ||
 	die "$busybox is not the static busybox: run 'make deps' (installs busybox-static)"
 cp "$busybox" "$stage/bin/busybox"
 for applet in $("$busybox" --list); do
