@@ -37,7 +37,10 @@ function close_test(name, top_ok,   missing) {
 	name = $0
 	sub(/^(ok|not ok) [0-9]+ /, "", name)
 	top_ok = ($0 ~ /^ok /)
-	if (top_ok && name ~ /# SKIP/ && seen == 0) { skipped++ }
+	# A test that printed no KTAP cases of its own counts as one result.
+	if (top_ok && seen == 0) {
+		if (name ~ /# SKIP/) skipped++; else passed++
+	}
 	close_test(name, top_ok)
 	next
 }

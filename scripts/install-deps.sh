@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
 	# kernel build
 	build-essential bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
-	rsync python3 perl git
+	rsync python3 perl git python3-ply python3-git
 	# guest: QEMU and the userspace packed into the initramfs
 	qemu-system-x86 busybox-static ndctl xfsprogs e2fsprogs
 	# selftests

@@ -47,7 +47,7 @@ shell)
 	exec "${qemu[@]}" -serial mon:stdio -serial file:"$outdir/results.ktap"
 	;;
 test)
-	rm -f "$outdir/console.log" "$outdir/results.ktap"
+	rm -f "$outdir/console.log"
 	rc=0
 	timeout --foreground "$timeout_s" "${qemu[@]}" -monitor none \
 		-serial file:"$outdir/console.log" -serial file:"$outdir/results.ktap" ||

@@ -18,7 +18,7 @@ boot() {
 	log "booting $(basename "$kernel") under QEMU/TCG (console: $console)"
 	"$TOP/scripts/run-guest.sh" test "$kernel" "$initramfs" "$outdir" &
 	local qpid=$!
-	tail -n +1 -f --pid="$qpid" "$results" 2>/dev/null || true
+	tail -n +1 -F --pid="$qpid" "$results" 2>/dev/null || true
 	wait "$qpid"
 }
 
