@@ -3,7 +3,8 @@
 # Make TREE (default build/linux) a git tree holding the base as its first
 # commit and one commit per patch of patches/series, applied with git am.
 # An existing tree with work that patches/ does not hold is never
-# overwritten: export it first (make export) or remove it.
+# overwritten: export it first (make export) or remove it. TREE_AS_IS=1
+# uses such a tree as it is (to test work in progress).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +16,10 @@ series=$TOP/patches/series
 if [[ -d $tree/.git ]]; then
 	if "$TOP/scripts/series-matches-tree.sh" "$tree"; then
 		log "$tree already holds patches/"
+		exit 0
+	fi
+	if [[ ${TREE_AS_IS:-0} == 1 ]]; then
+		shout "TREE_AS_IS=1: using $tree as it is, which is NOT what patches/ holds"
 		exit 0
 	fi
 	die "$tree differs from patches/ (see above). Keep its work with 'make export'," \

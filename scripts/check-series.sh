@@ -21,6 +21,10 @@ git clone -q --no-checkout "$BUILD/base.git" "$tree"
 git -C "$tree" checkout -q -b check base
 "$TOP/scripts/configure-kernel.sh" "$tree" "$obj" "${fragments[@]}"
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
+# checkpatch runs scripts/spdxcheck.py with "env python3": make that
+# Debian's python3, which has python3-ply and python3-git, rather than any
+# other python3 earlier in PATH.
+export PATH=/usr/bin:$PATH
 
 failures=()
 n=0
