@@ -18,7 +18,7 @@ ccache --max-size=8G >/dev/null
 
 "$TOP/scripts/configure-kernel.sh" "$src" "$obj" "$@"
 
-log "building $(basename "$obj") (log: $obj/build.log; a first build takes ~15 minutes)"
+log "building $(basename "$obj") (log: $obj/build.log; a first build takes ~30 minutes on 2 cores)"
 start=$SECONDS
 if ! make -C "$src" O="$obj" -j"$(nproc)" CC="ccache gcc" bzImage headers_install \
 	>"$obj/build.log" 2>&1; then
