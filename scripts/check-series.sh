@@ -2,24 +2,42 @@
 # Usage: check-series.sh
 # Check patches/ as a reviewer would: in a fresh tree made from the base,
 # apply each patch of patches/series in order with git am, run
-# scripts/checkpatch.pl --strict on it, and build the directories it
-# touches (the series must be bisectable). Reports every failing patch, then
-# exits 1 if there was one.
+# scripts/checkpatch.pl --strict on it, and build what it touches in each
+# configuration below (the series must be bisectable). Reports every
+# failing patch, then exits 1 if there was one.
 #
-# Environment: CHECK_FRAGMENTS (config fragments for the per-patch builds;
-# default: the test kernel's).
+# Configurations (fragments under config/):
+#   test         the test kernel's: guest, debug, feature.
+#   off          guest and feature-off: the series without the option.
+#   nohugetlbfs  guest, feature and no-hugetlbfs.
+# Each builds the directories of the C files a patch touches, and mm/ when
+# it changes a header or Kconfig (the test configuration also the 32-bit
+# vDSO, which compiles the mm headers for i386). `make test` builds the
+# whole kernel of the last patch. Environment: CHECK_CONFIGS (names to
+# check; default all).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tree=$BUILD/check-tree obj=$BUILD/kbuild-check
-read -r -a fragments <<<"${CHECK_FRAGMENTS:-$TOP/config/guest.config $TOP/config/debug.config}"
-[[ -f $TOP/config/feature.config && -z ${CHECK_FRAGMENTS:-} ]] && fragments+=("$TOP/config/feature.config")
+declare -A config_fragments=(
+	[test]="guest debug feature"
+	[off]="guest feature-off"
+	[nohugetlbfs]="guest feature no-hugetlbfs"
+)
+read -r -a configs <<<"${CHECK_CONFIGS:-test off nohugetlbfs}"
+tree=$BUILD/check-tree
 
 "$TOP/scripts/prepare-base.sh"
 rm -rf "$tree"
 git clone -q --no-checkout "$BUILD/base.git" "$tree"
 git -C "$tree" checkout -q -b check base
-"$TOP/scripts/configure-kernel.sh" "$tree" "$obj" "${fragments[@]}"
+for c in "${configs[@]}"; do
+	[[ -v config_fragments[$c] ]] || die "unknown configuration '$c' in CHECK_CONFIGS"
+	fragments=()
+	for f in ${config_fragments[$c]}; do
+		[[ -f $TOP/config/$f.config ]] && fragments+=("$TOP/config/$f.config")
+	done
+	"$TOP/scripts/configure-kernel.sh" "$tree" "$BUILD/kbuild-check-$c" "${fragments[@]}"
+done
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 # checkpatch runs scripts/spdxcheck.py with "env python3": make that
 # Debian's python3, which has python3-ply and python3-git, rather than any
@@ -49,23 +67,32 @@ while IFS= read -r patch; do
 	# Directories of the kernel sources the patch touches; selftests are
 	# built with their own Makefile.
 	mapfile -t files < <(git -C "$tree" diff --name-only HEAD~1 HEAD)
-	kdirs=() selftest=0
+	cdirs=() wide=0 selftest=0
 	for f in "${files[@]}"; do
 		case $f in
-		tools/testing/selftests/mm/*) selftest=1 ;;
-		*.c) kdirs+=("$(dirname "$f")/") ;;
-		*.h | Kconfig* | */Kconfig* | Makefile | */Makefile) kdirs+=(mm/ fs/) ;;
+		tools/*) [[ $f == tools/testing/selftests/mm/* ]] && selftest=1 ;;
+		*.c) cdirs+=("$(dirname "$f")/") ;;
+		*.h | Kconfig* | */Kconfig* | Makefile | */Makefile) wide=1 ;;
 		esac
 	done
-	mapfile -t kdirs < <(printf '%s\n' "${kdirs[@]}" | grep . | sort -u)
-	if ((${#kdirs[@]})); then
-		log "[$n] building ${kdirs[*]}"
+	for c in "${configs[@]}"; do
+		obj=$BUILD/kbuild-check-$c
+		kdirs=("${cdirs[@]}")
+		if ((wide)) && [[ $c == test ]]; then
+			kdirs+=(mm/ arch/x86/entry/vdso/)
+		elif ((wide)); then
+			kdirs+=(mm/)
+		fi
+		mapfile -t kdirs < <(printf '%s\n' "${kdirs[@]}" | grep . | sort -u)
+		((${#kdirs[@]})) || continue
+		log "[$n] $c: building ${kdirs[*]}"
 		if ! make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" olddefconfig "${kdirs[@]}" \
 			>"$obj/build-$n.log" 2>&1; then
 			grep -E -m 10 'error' "$obj/build-$n.log" >&2 || tail -10 "$obj/build-$n.log" >&2
-			failures+=("$patch: build of ${kdirs[*]} (log $obj/build-$n.log)")
+			failures+=("$patch: $c build of ${kdirs[*]} (log $obj/build-$n.log)")
 		fi
-	fi
+	done
+	obj=$BUILD/kbuild-check-${configs[0]}
 	if ((selftest)); then
 		make -C "$tree" O="$obj" headers_install >/dev/null 2>&1 &&
 			tests=$(cd "$tree/tools/testing/selftests/mm" &&

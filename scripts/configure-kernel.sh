@@ -27,16 +27,29 @@ make -s -C "$src" O="$obj" olddefconfig >/dev/null
 
 # Every CONFIG_X=v and "# CONFIG_X is not set" of the fragments, checked
 # against the final .config.
-missing=()
+# What the fragments ask for, the last fragment winning as in merge_config.sh.
+declare -A wanted=()
+order=()
 while IFS= read -r line; do
 	if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
-		want="${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
-		grep -qxF "$want" "$obj/.config" || missing+=("$want")
+		opt=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
 	elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
-		opt=${BASH_REMATCH[1]}
-		grep -qE "^$opt=" "$obj/.config" && missing+=("$opt=n")
+		opt=${BASH_REMATCH[1]} value=n
+	else
+		continue
 	fi
+	[[ -v wanted[$opt] ]] || order+=("$opt")
+	wanted[$opt]=$value
 done < <(cat "$@")
+
+missing=()
+for opt in "${order[@]}"; do
+	if [[ ${wanted[$opt]} == n ]]; then
+		grep -qE "^$opt=" "$obj/.config" && missing+=("$opt=n")
+	else
+		grep -qxF "$opt=${wanted[$opt]}" "$obj/.config" || missing+=("$opt=${wanted[$opt]}")
+	fi
+done
 
 if ((${#missing[@]})); then
 	printf 'ERROR: options requested by %s did not survive olddefconfig:\n' "$*" >&2
@@ -47,4 +60,4 @@ if ((${#missing[@]})); then
 	done
 	die "fix the fragment, or the option's dependencies (make -C $src O=$obj menuconfig, then search with '/')"
 fi
-log "config: $(wc -l <"$obj/.config") lines, all $(cat "$@" | grep -cE '^(CONFIG_|# CONFIG_)') requested options present"
+log "config: $(wc -l <"$obj/.config") lines, all ${#order[@]} requested options present"

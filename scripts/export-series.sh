@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Usage: export-series.sh [TREE] [OUTDIR]
 # Write the commits base..HEAD of TREE as git format-patch files and a
-# series file into OUTDIR (default patches/). The output depends only on the
-# commits' content, message and author: running it again without changes
-# changes no file.
+# series file into OUTDIR (default patches/), with a cover letter
+# (0000-cover-letter.patch) made from cover-letter.txt: its first paragraph
+# is the subject, the rest the body. The output depends only on the
+# commits' content, message and author and on cover-letter.txt: running it
+# again without changes changes no file.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +28,20 @@ git -C "$tree" format-patch -q --zero-commit --no-signature --no-stat \
 # The stat block is omitted because its widths depend on the terminal;
 # --no-numbered keeps a patch's subject stable when others are added.
 (cd "$tmp" && ls -1 -- *.patch 2>/dev/null || true) >"$tmp/series"
+
+cover=$TOP/cover-letter.txt
+if [[ -f $cover ]] && [[ -s $tmp/series ]]; then
+	grep -q '@[A-Z]*@' "$cover" && die "$cover still has a @PLACEHOLDER@: fill it in"
+	branch=$(git -C "$tree" symbolic-ref --short HEAD)
+	git -C "$tree" -c "branch.$branch.description=$(cat "$cover")" \
+		format-patch -q --zero-commit --no-signature --stat=72 \
+		--subject-prefix=PATCH --cover-letter --cover-from-description=subject \
+		-o "$tmp/cover" base..HEAD
+	# The cover letter's date is the time of the export: use the newest
+	# commit's, so that an unchanged series exports to unchanged files.
+	sed "s/^Date: .*/Date: $(git -C "$tree" log -1 --format=%aD HEAD)/" \
+		"$tmp/cover/0000-cover-letter.patch" >"$tmp/0000-cover-letter.patch"
+fi
 
 # Replace only what changed, so that unchanged files keep their mtime.
 for f in "$out"/*.patch; do
