@@ -26,18 +26,45 @@ declare -A config_fragments=(
 read -r -a configs <<<"${CHECK_CONFIGS:-test off nohugetlbfs}"
 tree=$BUILD/check-tree
 
+# Does the tree define every option that fragment $1 turns on? The
+# series adds options of its own: config/feature.config applies from the
+# patch that adds them on; every other fragment must apply to the base.
+fragment_applies() {
+	local want have
+	want=$(sed -n 's/^CONFIG_\([A-Za-z0-9_]*\)=.*/\1/p' "$1" | sort -u)
+	[[ -z $want ]] && return 0
+	have=$(git -C "$tree" grep -h -o -E "^(menu)?config ($(echo $want | tr ' ' '|'))\$" \
+		-- '*Kconfig*' | awk '{print $2}' | sort -u)
+	[[ $want == "$have" ]]
+}
+
+# (Re)configure every configuration for the tree as it is now.
+configure_all() {
+	local c f fragments
+	for c in "${configs[@]}"; do
+		fragments=()
+		for f in ${config_fragments[$c]}; do
+			f=$TOP/config/$f.config
+			[[ -f $f ]] || continue
+			if fragment_applies "$f"; then
+				fragments+=("$f")
+			elif [[ $f != */feature.config ]]; then
+				die "$f asks for options the base does not define"
+			fi
+		done
+		"$TOP/scripts/configure-kernel.sh" "$tree" "$BUILD/kbuild-check-$c" \
+			"${fragments[@]}" >/dev/null
+	done
+}
+
+for c in "${configs[@]}"; do
+	[[ -v config_fragments[$c] ]] || die "unknown configuration '$c' in CHECK_CONFIGS"
+done
 "$TOP/scripts/prepare-base.sh"
 rm -rf "$tree"
 git clone -q --no-checkout "$BUILD/base.git" "$tree"
 git -C "$tree" checkout -q -b check base
-for c in "${configs[@]}"; do
-	[[ -v config_fragments[$c] ]] || die "unknown configuration '$c' in CHECK_CONFIGS"
-	fragments=()
-	for f in ${config_fragments[$c]}; do
-		[[ -f $TOP/config/$f.config ]] && fragments+=("$TOP/config/$f.config")
-	done
-	"$TOP/scripts/configure-kernel.sh" "$tree" "$BUILD/kbuild-check-$c" "${fragments[@]}"
-done
+configure_all
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 # checkpatch runs scripts/spdxcheck.py with "env python3": make that
 # Debian's python3, which has python3-ply and python3-git, rather than any
@@ -75,6 +102,8 @@ while IFS= read -r patch; do
 		*.h | Kconfig* | */Kconfig* | Makefile | */Makefile) wide=1 ;;
 		esac
 	done
+	# A new or changed Kconfig option: configure again from the fragments.
+	printf '%s\n' "${files[@]}" | grep -q 'Kconfig' && configure_all
 	for c in "${configs[@]}"; do
 		obj=$BUILD/kbuild-check-$c
 		kdirs=("${cdirs[@]}")
