@@ -23,7 +23,7 @@ fi
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$tree" format-patch -q --zero-commit --no-signature --no-stat \
+git -C "$tree" -c diff.suppressBlankEmpty=true format-patch -q --zero-commit --no-signature --no-stat \
 	--no-numbered --subject-prefix=PATCH -o "$tmp" base..HEAD
 # The stat block is omitted because its widths depend on the terminal;
 # --no-numbered keeps a patch's subject stable when others are added.
@@ -33,7 +33,7 @@ cover=$TOP/cover-letter.txt
 if [[ -f $cover ]] && [[ -s $tmp/series ]]; then
 	grep -q '@[A-Z]*@' "$cover" && die "$cover still has a @PLACEHOLDER@: fill it in"
 	branch=$(git -C "$tree" symbolic-ref --short HEAD)
-	git -C "$tree" -c "branch.$branch.description=$(cat "$cover")" \
+	git -C "$tree" -c "branch.$branch.description=$(cat "$cover")" -c diff.suppressBlankEmpty=true \
 		format-patch -q --zero-commit --no-signature --stat=72 \
 		--subject-prefix=PATCH --cover-letter --cover-from-description=subject \
 		-o "$tmp/cover" base..HEAD
