@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [[ $# -ge 3 ]] || die "usage: $0 SRC OBJ FRAGMENT..."
-src=$1 obj=$2
+src=$(realpath "$1") obj=$(realpath -m "$2")
 shift 2
 
 command -v ccache >/dev/null || die "ccache is missing: run 'make deps'"

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Usage: check-console.sh CONSOLE_LOG
+# Usage: check-console.sh [--before-init] CONSOLE_LOG
 # Exit 1 and print each splat when the kernel console shows a BUG, WARNING,
 # Oops, KASAN or UBSAN report, lockdep splat, RCU stall, hung task or panic.
+# With --before-init, look only at what the kernel printed before it ran
+# the guest's init: nothing the series changes runs there (no process has
+# a mapping yet), so a splat there is the emulator's, not the tests'.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-log_file=$1
+before_init=0
+if [[ ${1:-} == --before-init ]]; then
+	before_init=1
+	shift
+fi
+log_file=${1:?usage: $0 [--before-init] CONSOLE_LOG}
 [[ -f $log_file ]] || die "no console log at $log_file"
 
 # One extended regex per kind of splat the kernel prints.
@@ -27,7 +35,12 @@ regex=$(IFS='|'; echo "${patterns[*]}")
 
 # Line numbers where a splat starts: the first match, then any match more
 # than 80 lines after the start of the previous splat.
-mapfile -t hits < <(grep -nE "$regex" "$log_file" | cut -d: -f1)
+last_line=$(wc -l <"$log_file")
+if ((before_init)); then
+	init_line=$(grep -n -m1 'Run /init as init process' "$log_file" | cut -d: -f1 || true)
+	last_line=${init_line:-$last_line}
+fi
+mapfile -t hits < <(head -n "$last_line" "$log_file" | grep -nE "$regex" | cut -d: -f1)
 ((${#hits[@]})) || exit 0
 
 printf '\nKERNEL SPLAT in %s:\n' "$log_file" >&2
