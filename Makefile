@@ -1,8 +1,13 @@
 # fsdax PMD-table sharing: build the series into a kernel, boot it on
 # emulated pmem under QEMU and run its kselftests. See README.md.
 #
+#   make run           the demonstration, from a fresh machine: 64 processes
+#                      map an 8 GiB dax file, sharing off then on; prints the
+#                      table, writes build/run/report.md, CSV, JSON and plots
 #   make test          everything, from a fresh machine: deps, base, tree,
 #                      kernel, selftests, initramfs, boot, verdict
+#   make bench         the full benchmark sweep, with the unpatched base
+#                      kernel for the single-process cost (build/bench/)
 #   make shell         boot the test kernel on pmem and leave a shell
 #   make tree          build/linux: the base + one commit per patch
 #   make export        write build/linux's commits back to patches/
@@ -24,7 +29,19 @@ TEST_RUN := $(BUILD)/test-run
 # The test binaries: second column of guest/tests.list.
 TEST_BINARIES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$2}' guest/tests.list | sort -u)
 
+# The benchmark's kernels: the same trimmed guest without the debug
+# options, with the series (and its feature) and without (the base).
+RUN_FRAGMENTS := config/guest.config $(wildcard config/feature.config)
+RUN_OBJ := $(BUILD)/kbuild-run
+RUN_KERNEL := $(RUN_OBJ)/arch/x86/boot/bzImage
+BASE_TREE := $(BUILD)/linux-base
+BASE_OBJ := $(BUILD)/kbuild-base
+BASE_KERNEL := $(BASE_OBJ)/arch/x86/boot/bzImage
+BENCH_BIN := $(BUILD)/bench-bin
+BENCH_INITRAMFS := $(BUILD)/bench-initramfs.cpio.gz
+
 .PHONY: all deps base tree export check-series kernel selftests initramfs test shell clean help
+.PHONY: run bench run-kernel base-kernel bench-initramfs
 all: test
 
 help:
@@ -56,6 +73,29 @@ initramfs: selftests
 
 test: initramfs
 	scripts/test-kernel.sh $(TEST_KERNEL) $(INITRAMFS) $(TEST_RUN)
+
+run-kernel: tree
+	scripts/build-kernel.sh $(KTREE) $(RUN_OBJ) $(RUN_FRAGMENTS)
+
+base-kernel: base
+	scripts/checkout-base.sh $(BASE_TREE)
+	scripts/build-kernel.sh $(BASE_TREE) $(BASE_OBJ) config/guest.config
+
+bench-initramfs: tree
+	scripts/build-bench.sh $(KTREE) $(BENCH_BIN)
+	scripts/make-initramfs.sh $(BENCH_INITRAMFS) $(BENCH_BIN) fsdax_share_bench
+
+# The plan is checked first, so that a size or count that does not fit is
+# refused before anything is built.
+run: deps
+	scripts/bench-plan.sh run $(BUILD)/run.plan
+	$(MAKE) run-kernel bench-initramfs
+	scripts/bench.sh $(BUILD)/run.plan $(BUILD)/run $(RUN_KERNEL) $(BENCH_INITRAMFS)
+
+bench: deps
+	scripts/bench-plan.sh bench $(BUILD)/bench.plan
+	$(MAKE) run-kernel base-kernel bench-initramfs
+	scripts/bench.sh $(BUILD)/bench.plan $(BUILD)/bench $(RUN_KERNEL) $(BENCH_INITRAMFS) $(BASE_KERNEL)
 
 shell: initramfs
 	scripts/run-guest.sh shell $(TEST_KERNEL) $(INITRAMFS) $(BUILD)/shell

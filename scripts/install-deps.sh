@@ -13,6 +13,8 @@ packages=(
 	qemu-system-x86 busybox-static ndctl xfsprogs e2fsprogs
 	# selftests
 	libcap-dev libnuma-dev
+	# benchmark report plots
+	gnuplot-nox
 )
 
 missing=()

@@ -47,8 +47,8 @@ for test in "$@"; do
 done
 
 cp "$TOP/guest/init" "$stage/init"
-cp "$TOP/guest/run-tests.sh" "$TOP/guest/tests.list" "$stage/harness/"
-chmod +x "$stage/init" "$stage/harness/run-tests.sh"
+cp "$TOP/guest/run-tests.sh" "$TOP/guest/run-bench.sh" "$TOP/guest/tests.list" "$stage/harness/"
+chmod +x "$stage/init" "$stage/harness/run-tests.sh" "$stage/harness/run-bench.sh"
 
 (cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"

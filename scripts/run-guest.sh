@@ -3,15 +3,17 @@
 # Boot KERNEL under QEMU (TCG) with two emulated NVDIMMs backed by sparse
 # images in OUTDIR, made fresh for each boot. MODE is "test" (the guest
 # runs its tests and powers off; the console goes to OUTDIR/console.log and
-# the tests' KTAP to OUTDIR/results.ktap) or "shell" (console on this
-# terminal).
+# the tests' KTAP to OUTDIR/results.ktap), "bench" (the same with the
+# benchmark, whose results go to OUTDIR/results.txt) or "shell" (console
+# on this terminal).
 #
 # Environment: GUEST_TIMEOUT (seconds, default 2400), GUEST_MEM (default
-# 4G), GUEST_CPUS (default 2), PMEM_GIB (size of each NVDIMM, default 4).
+# 4G), GUEST_CPUS (default 2), PMEM_GIB (size of each NVDIMM, default 4),
+# GUEST_APPEND (more kernel command line, e.g. the benchmark's plan).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[[ $# -eq 4 ]] || die "usage: $0 test|shell KERNEL INITRAMFS OUTDIR"
+[[ $# -eq 4 ]] || die "usage: $0 test|bench|shell KERNEL INITRAMFS OUTDIR"
 mode=$1 kernel=$2 initramfs=$3 outdir=$4
 timeout_s=${GUEST_TIMEOUT:-2400}
 mem=${GUEST_MEM:-4G}
@@ -36,7 +38,7 @@ for i in 0 1; do
 		-device "nvdimm,id=nv$i,memdev=mem$i,label-size=2M")
 done
 
-cmdline="console=ttyS0,115200 panic=-1 harness.mode=$mode"
+cmdline="console=ttyS0,115200 panic=-1 harness.mode=$mode ${GUEST_APPEND:-}"
 qemu=(qemu-system-x86_64 -machine pc,nvdimm=on,accel=tcg -cpu max -smp "$cpus"
 	-m "$mem,slots=4,maxmem=$((pmem_gib * 2 + 16))G" "${nvdimm_args[@]}"
 	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
@@ -46,11 +48,13 @@ case $mode in
 shell)
 	exec "${qemu[@]}" -serial mon:stdio -serial file:"$outdir/results.ktap"
 	;;
-test)
+test | bench)
+	results=$outdir/results.ktap
+	[[ $mode == bench ]] && results=$outdir/results.txt
 	rm -f "$outdir/console.log"
 	rc=0
 	timeout --foreground "$timeout_s" "${qemu[@]}" -monitor none \
-		-serial file:"$outdir/console.log" -serial file:"$outdir/results.ktap" ||
+		-serial file:"$outdir/console.log" -serial file:"$results" ||
 		rc=$?
 	if [[ $rc -eq 124 ]]; then
 		echo "timeout" >"$outdir/guest-status"
@@ -59,6 +63,6 @@ test)
 	fi
 	;;
 *)
-	die "unknown mode '$mode': test or shell"
+	die "unknown mode '$mode': test, bench or shell"
 	;;
 esac
