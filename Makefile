@@ -8,6 +8,8 @@
 #                      kernel, selftests, initramfs, boot, verdict
 #   make bench         the full benchmark sweep, with the unpatched base
 #                      kernel for the single-process cost (build/bench/)
+#   make numbers       copy the figures of the last make run / make bench
+#                      into README.md and the cover letter
 #   make shell         boot the test kernel on pmem and leave a shell
 #   make tree          build/linux: the base + one commit per patch
 #   make export        write build/linux's commits back to patches/
@@ -41,7 +43,7 @@ BENCH_BIN := $(BUILD)/bench-bin
 BENCH_INITRAMFS := $(BUILD)/bench-initramfs.cpio.gz
 
 .PHONY: all deps base tree export check-series kernel selftests initramfs test shell clean help
-.PHONY: run bench run-kernel base-kernel bench-initramfs
+.PHONY: run bench numbers run-kernel base-kernel bench-initramfs
 all: test
 
 help:
@@ -96,6 +98,10 @@ bench: deps
 	scripts/bench-plan.sh bench $(BUILD)/bench.plan
 	$(MAKE) run-kernel base-kernel bench-initramfs
 	scripts/bench.sh $(BUILD)/bench.plan $(BUILD)/bench $(RUN_KERNEL) $(BENCH_INITRAMFS) $(BASE_KERNEL)
+
+numbers:
+	scripts/update-numbers.py $(BUILD)/run $(wildcard $(BUILD)/bench)
+	$(MAKE) export
 
 shell: initramfs
 	scripts/run-guest.sh shell $(TEST_KERNEL) $(INITRAMFS) $(BUILD)/shell

@@ -223,6 +223,36 @@ def headline_table(sweep, fs, size, procs):
     return lines
 
 
+def headline_text(sweep, fs, size, procs):
+    """The headline as plain text of at most 72 columns (cover letter)."""
+    rows = [r for r in sweep if (r['fs'], r['size_gib'], r['procs']) == (fs, size, procs)]
+    by = {m: [r for r in rows if r['sharing'] == m] for m in ('off', 'on')}
+
+    def m(mode, key):
+        return med([r[key] for r in by[mode]])
+    limit = PUD_KB * (size + procs)
+    w = '  {:<40}{:>10}{:>10}{:>10}'
+    return [
+        f'{procs} processes, each mapping a written {size} GiB file on {fs} and',
+        'reading one byte of every 2 MiB; sharing off and on in one boot:',
+        '',
+        w.format('', 'off', 'on', 'limit'),
+        w.format('page tables for the range, all', fmt(m('off', 'pt_range_kb'), ' KiB'),
+                 fmt(m('on', 'pt_range_kb'), ' KiB'), fmt(limit, ' KiB')),
+        w.format('faults, first process', fmt(m('off', 'faults_first')),
+                 fmt(m('on', 'faults_first')), fmt(size * 512)),
+        w.format('faults, later processes (most)', fmt(m('off', 'faults_later_max')),
+                 fmt(m('on', 'faults_later_max')), fmt(size)),
+        w.format('speed of a later process reading it', '1x',
+                 fmt_ratio(ratio(m('off', 'touch_later_median_us'),
+                                 m('on', 'touch_later_median_us'))), ''),
+        w.format('time to tear all down', '1x',
+                 fmt_ratio(ratio(m('on', 'teardown_us'), m('off', 'teardown_us'))), ''),
+        w.format('fsdax_pmd_alloc/share/unshare', '',
+                 f'{fmt(m("on", "alloc"))}/{fmt(m("on", "share"))}/{fmt(m("on", "unshare"))}', ''),
+    ]
+
+
 def sweep_table(sweep):
     lines = ['| fs | GiB | procs | page tables off | on | limit | on / limit '
              '| later faults off | on | later read off / on | teardown on / off '
@@ -353,6 +383,14 @@ def main():
         print('\n'.join(table))
         report += ['## Headline', ''] + table + ['']
         report += ['## Targets', ''] + targets(sweep, single) + ['']
+        plots = [f'pagetables-{fs}-{size}g.png', f'faults-{fs}-{size}g.png']
+        summary = table + [''] + targets(sweep, single)
+        with open(os.path.join(outdir, 'summary.md'), 'w') as f:
+            f.write('\n'.join(summary) + '\n')
+        with open(os.path.join(outdir, 'summary.txt'), 'w') as f:
+            f.write('\n'.join(headline_text(sweep, fs, size, procs)) + '\n')
+        with open(os.path.join(outdir, 'headline-plots'), 'w') as f:
+            f.write('\n'.join(plots) + '\n')
         report += ['## Every measurement (medians)', '',
                    'Page tables: PageTables growth with all processes holding the read '
                    'range, less the same in a control run that maps the file and reads '

@@ -3,9 +3,10 @@
 # Write the commits base..HEAD of TREE as git format-patch files and a
 # series file into OUTDIR (default patches/), with a cover letter
 # (0000-cover-letter.patch) made from cover-letter.txt: its first paragraph
-# is the subject, the rest the body. The output depends only on the
-# commits' content, message and author and on cover-letter.txt: running it
-# again without changes changes no file.
+# is the subject, the rest the body; its lines starting with "#" are
+# comments. The output depends only on the commits' content, message and
+# author and on cover-letter.txt: running it again without changes
+# changes no file.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,7 +34,10 @@ cover=$TOP/cover-letter.txt
 if [[ -f $cover ]] && [[ -s $tmp/series ]]; then
 	grep -q '@[A-Z]*@' "$cover" && die "$cover still has a @PLACEHOLDER@: fill it in"
 	branch=$(git -C "$tree" symbolic-ref --short HEAD)
-	git -C "$tree" -c "branch.$branch.description=$(cat "$cover")" -c diff.suppressBlankEmpty=true \
+	# Lines starting with "#" are comments, as in a commit message: the
+	# markers of the blocks that "make numbers" rewrites.
+	git -C "$tree" -c "branch.$branch.description=$(grep -v '^#' "$cover")" \
+		-c diff.suppressBlankEmpty=true \
 		format-patch -q --zero-commit --no-signature --stat=72 \
 		--subject-prefix=PATCH --cover-letter --cover-from-description=subject \
 		-o "$tmp/cover" base..HEAD
