@@ -92,6 +92,9 @@ static void child(int fd, size_t size, int touch, int report_fd, int hold_fd)
 	if (p == MAP_FAILED) {
 		child_fail(&r, "mmap");
 	} else if (touch) {
+		/* Fault in the vDSO's data and the stack before counting. */
+		now_us();
+		fsdax_minor_faults();
 		faults = fsdax_minor_faults();
 		start = now_us();
 		for (off = 0; off < size; off += FSDAX_PMD_SIZE)

@@ -6,7 +6,8 @@
 # memory is refused here, with what fits.
 #
 #   make run    RUN_FS (xfs), RUN_SIZE_GIB (8), RUN_PROCS (64: measured
-#               at 1, 2, 4, ... and 64 processes, for the plots)
+#               at 1, 2, 4, ... and 64 processes, for the plots),
+#               RUN_REPS (3)
 #   make bench  BENCH_FS (xfs ext4), BENCH_SIZES (2 8),
 #               BENCH_PROCS (1 2 4 ... 256), BENCH_REPS (3),
 #               BENCH_SINGLE (7: single-process runs per kernel and mode)
@@ -26,7 +27,7 @@ run)
 		procs+="$n "
 	done
 	procs+=$nmax
-	reps=1 single=0
+	reps=${RUN_REPS:-3} single=0
 	;;
 bench)
 	fs=${BENCH_FS:-xfs ext4} sizes=${BENCH_SIZES:-2 8}

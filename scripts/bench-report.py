@@ -209,9 +209,8 @@ def headline_table(sweep, fs, size, procs):
         f'| {fmt(m("on", "faults_first"))} | {fmt(size * 512)} |',
         f'| minor faults, later processes (largest) | {fmt(m("off", "faults_later_max"))} '
         f'| {fmt(m("on", "faults_later_max"))} | {fmt(size)} |',
-        f'| time of a later process to read the range (off / on) | '
-        f'{fmt_ratio(ratio(m("off", "touch_later_median_us"), m("on", "touch_later_median_us")))} '
-        f'| 1x | |',
+        f'| speed of a later process reading the range | 1x '
+        f'| {fmt_ratio(ratio(m("off", "touch_later_median_us"), m("on", "touch_later_median_us")))} | |',
         f'| time to tear all processes down (on / off) | 1x '
         f'| {fmt_ratio(ratio(m("on", "teardown_us"), m("off", "teardown_us")))} | |',
         f'| fsdax_pmd_alloc / share / unshare | {fmt(m("off", "alloc"))} / {fmt(m("off", "share"))} '
