@@ -170,6 +170,7 @@ set grid
 set xlabel "processes mapping the file"
 set xtics ({", ".join(str(n) for n in procs)})
 set xrange [{procs[0] / 1.3}:{procs[-1] * 1.3}]
+set offsets 0, 0, graph 0.05, graph 0.05
 set output "{os.path.join(outdir, pngs[0])}"
 set title "{fs}, {size} GiB file: page-table memory for the dax range"
 set ylabel "KiB (PageTables, less a control run)"
@@ -177,6 +178,7 @@ plot "{data}" using 1:3:2:4 with yerrorlines lw 2 title "sharing off", \\
      "{data}" using 1:6:5:7 with yerrorlines lw 2 title "sharing on", \\
      "{data}" using 1:8 with lines dt 2 lw 2 title "limit: one process\x27s tables + a PUD table each"
 set output "{os.path.join(outdir, pngs[1])}"
+set key bottom left
 set title "{fs}, {size} GiB file: faults per process, reading every 2 MiB"
 set ylabel "minor faults per process"
 plot "{data}" using 1:10:9:11 with yerrorlines lw 2 title "sharing off", \\
