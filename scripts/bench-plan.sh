@@ -43,18 +43,21 @@ for f in $fs; do
 	[[ $f == xfs || $f == ext4 ]] || die "file system '$f': the guest has xfs and ext4"
 done
 [[ -n $fs ]] || die "no file system given: xfs, ext4 or both"
-max_size=0
-for s in $sizes; do
-	whole "$s" || die "size '$s': sizes are whole GiB"
-	((s > max_size)) && max_size=$s
-done
-((max_size > 0)) || die "no file size given"
-max_procs=0
-for n in $procs; do
-	whole "$n" || die "process count '$n' is not a positive whole number"
-	((n > max_procs)) && max_procs=$n
-done
-((max_procs > 0)) || die "no process count given"
+# largest WHAT LIST...: the largest of a list of positive whole numbers.
+largest() {
+	local what=$1 max=0 v
+	shift
+	for v in "$@"; do
+		whole "$v" || die "$what '$v' is not a positive whole number"
+		((v > max)) && max=$v
+	done
+	((max > 0)) || die "no $what given"
+	echo "$max"
+}
+# shellcheck disable=SC2086 # the lists are space-separated on purpose
+max_size=$(largest "file size (GiB)" $sizes)
+# shellcheck disable=SC2086
+max_procs=$(largest "process count" $procs)
 whole "$reps" || die "repeats '$reps' is not a positive whole number"
 [[ $single =~ ^[0-9]+$ ]] || die "single-process repeats '$single' is not a whole number"
 

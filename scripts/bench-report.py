@@ -198,17 +198,23 @@ def headline(sweep):
     return fs, size, procs
 
 
-def headline_table(sweep, fs, size, procs):
+def headline_medians(sweep, fs, size, procs):
+    """Median of a figure over the repeats of one (fs, size, procs), by
+    sharing mode: a function m(mode, key), and the number of repeats."""
     rows = [r for r in sweep if (r['fs'], r['size_gib'], r['procs']) == (fs, size, procs)]
     by = {m: [r for r in rows if r['sharing'] == m] for m in ('off', 'on')}
 
     def m(mode, key):
         return med([r[key] for r in by[mode]])
+    return m, len(by['on'])
 
+
+def headline_table(sweep, fs, size, procs):
+    m, reps = headline_medians(sweep, fs, size, procs)
     limit = pt_limit(sweep, fs, size, procs)
     lines = [
         f'{procs} processes, each mapping a written {size} GiB file on {fs} -o dax '
-        f'and reading one byte of every 2 MiB (median of {len(by["on"])} run(s)):',
+        f'and reading one byte of every 2 MiB (median of {reps} run(s)):',
         '',
         '| | sharing off | sharing on | limit |',
         '|---|---:|---:|---:|',
@@ -239,11 +245,7 @@ def headline_table(sweep, fs, size, procs):
 
 def headline_text(sweep, fs, size, procs):
     """The headline as plain text of at most 72 columns (cover letter)."""
-    rows = [r for r in sweep if (r['fs'], r['size_gib'], r['procs']) == (fs, size, procs)]
-    by = {m: [r for r in rows if r['sharing'] == m] for m in ('off', 'on')}
-
-    def m(mode, key):
-        return med([r[key] for r in by[mode]])
+    m, _ = headline_medians(sweep, fs, size, procs)
     limit = pt_limit(sweep, fs, size, procs)
     w = '  {:<40}{:>10}{:>10}{:>10}'
     return [
