@@ -5,7 +5,9 @@
 #                      map an 8 GiB dax file, sharing off then on; prints the
 #                      table, writes build/run/report.md, CSV, JSON and plots
 #   make test          everything, from a fresh machine: deps, base, tree,
-#                      kernel, selftests, initramfs, boot, verdict
+#                      kernel, selftests, initramfs, boot, verdict;
+#                      STRESS_SECONDS=N runs the stress test N s per file
+#                      system instead of 30
 #   make bench         the full benchmark sweep, with the unpatched base
 #                      kernel for the single-process cost (build/bench/)
 #   make numbers       copy the figures of the last make run / make bench
@@ -28,6 +30,7 @@ TEST_KERNEL := $(TEST_OBJ)/arch/x86/boot/bzImage
 SELFTESTS := $(BUILD)/selftests
 INITRAMFS := $(BUILD)/initramfs.cpio.gz
 TEST_RUN := $(BUILD)/test-run
+STRESS_SECONDS ?= 30
 # The test binaries: second column of guest/tests.list.
 TEST_BINARIES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$2}' guest/tests.list | sort -u)
 
@@ -74,7 +77,7 @@ initramfs: selftests
 	scripts/make-initramfs.sh $(INITRAMFS) $(SELFTESTS) $(TEST_BINARIES)
 
 test: initramfs
-	scripts/test-kernel.sh $(TEST_KERNEL) $(INITRAMFS) $(TEST_RUN)
+	STRESS_SECONDS=$(STRESS_SECONDS) scripts/test-kernel.sh $(TEST_KERNEL) $(INITRAMFS) $(TEST_RUN)
 
 run-kernel: tree
 	scripts/build-kernel.sh $(KTREE) $(RUN_OBJ) $(RUN_FRAGMENTS)

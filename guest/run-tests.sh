@@ -4,7 +4,7 @@
 # expanded) and print KTAP: one top-level result per test, with the test's
 # own KTAP output nested under it (indented by two spaces).
 list=$1
-timeout_s=${HARNESS_TEST_TIMEOUT:-1800}
+timeout_s=${HARNESS_TEST_TIMEOUT:-$((1800 + 2 * ${STRESS_SECONDS:-0}))}
 n=$(grep -cv '^[[:space:]]*\(#\|$\)' "$list")
 
 echo "KTAP version 1"

@@ -5,10 +5,17 @@
 # judge the run: the guest must have reached its init, finished its tests,
 # and left no kernel splat on the console. Prints the closing line
 # "N passed, N failed, N skipped"; exits 1 on any failure.
+# Environment: STRESS_SECONDS, how long fsdax_pmd_stress runs on each file
+# system (default 30); GUEST_TIMEOUT grows with it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [[ $# -eq 3 ]] || die "usage: $0 KERNEL INITRAMFS OUTDIR"
+stress=${STRESS_SECONDS:-30}
+[[ $stress =~ ^[1-9][0-9]{0,5}$ ]] ||
+	die "STRESS_SECONDS must be a whole number of seconds (1-999999), not '$stress'"
+export GUEST_APPEND="${GUEST_APPEND:-} harness.stress_seconds=$stress"
+export GUEST_TIMEOUT=${GUEST_TIMEOUT:-$((3600 + 2 * stress))}
 kernel=$1 initramfs=$2 outdir=$3
 console=$outdir/console.log results=$outdir/results.ktap
 
