@@ -30,7 +30,6 @@ TEST_KERNEL := $(TEST_OBJ)/arch/x86/boot/bzImage
 SELFTESTS := $(BUILD)/selftests
 INITRAMFS := $(BUILD)/initramfs.cpio.gz
 TEST_RUN := $(BUILD)/test-run
-STRESS_SECONDS ?= 30
 # The test binaries: second column of guest/tests.list.
 TEST_BINARIES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$2}' guest/tests.list | sort -u)
 
