@@ -26,6 +26,18 @@ declare -A config_fragments=(
 read -r -a configs <<<"${CHECK_CONFIGS:-test off nohugetlbfs}"
 tree=$BUILD/check-tree
 
+# The selftest programs (C files with a main()) that the last commit of
+# tree $1 adds or changes in tools/testing/selftests/mm; helpers that
+# tests link in (fsdax_util.c, fsdax_sharer.c, ...) are no programs.
+selftests_changed() {
+	local f
+	(cd "$1/tools/testing/selftests/mm" &&
+		git diff --name-only --diff-filter=AM --relative HEAD~1 HEAD -- '*.c' |
+		while read -r f; do
+			grep -qE '^int main\(' "$f" && echo "${f%.c}"
+		done) || true
+}
+
 # Does the tree define every option that fragment $1 turns on? The
 # series adds options of its own: config/feature.config applies from the
 # patch that adds them on; every other fragment must apply to the base.
@@ -124,9 +136,7 @@ while IFS= read -r patch; do
 	obj=$BUILD/kbuild-check-${configs[0]}
 	if ((selftest)); then
 		make -C "$tree" O="$obj" headers_install >/dev/null 2>&1 &&
-			tests=$(cd "$tree/tools/testing/selftests/mm" &&
-				git diff --name-only HEAD~1 HEAD -- . | sed -n 's|.*/\([^/]*\)\.c$|\1|p' |
-				grep -v '_util$' || true) &&
+			tests=$(selftests_changed "$tree") &&
 			{ [[ -z $tests ]] || "$TOP/scripts/build-selftests.sh" "$tree" "$obj" \
 				"$obj/selftests" $tests; } ||
 			failures+=("$patch: selftest build")
