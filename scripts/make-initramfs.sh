@@ -2,7 +2,8 @@
 # Usage: make-initramfs.sh OUTPUT.cpio.gz TEST_BIN_DIR TEST_BINARY...
 # Pack the guest's userspace from this machine's own packages: busybox
 # (static), ndctl, xfsprogs and e2fsprogs with the shared libraries they
-# load, the guest init and test runner, and the named test binaries.
+# load, the guest init and test runner, the guest's helper
+# hold-static-keys, and the named test binaries.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +46,12 @@ for test in "$@"; do
 		die "test binary $bindir/$test is missing: the selftest build did not produce it (see make kernel)"
 	copy_with_libs "$bindir/$test" "$stage/harness/bin"
 done
+
+# The guest's own helper: see its header.
+cc -O2 -Wall -Werror -o "$stage/hold-static-keys" "$TOP/guest/hold-static-keys.c" ||
+	die "cannot build guest/hold-static-keys.c: run 'make deps' (installs gcc)"
+copy_with_libs "$stage/hold-static-keys" "$stage/harness/bin"
+rm "$stage/hold-static-keys"
 
 cp "$TOP/guest/init" "$stage/init"
 cp "$TOP/guest/run-tests.sh" "$TOP/guest/run-bench.sh" "$TOP/guest/tests.list" "$stage/harness/"
