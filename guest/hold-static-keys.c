@@ -9,9 +9,7 @@
  * a vCPU that runs the code being patched can trap on that breakpoint after
  * the patching CPU has finished, and the guest dies with "Oops: int3" in
  * __schedule() or finish_task_switch() (the preempt notifiers' key), with
- * no fault of the code under test.  A program that does nothing but create
- * and destroy KVM VMs brings this about within its first few VMs; with
- * single-threaded TCG it ran through hundreds (see notes/tcg-int3-oops.md).
+ * no fault of the code under test (evidence: notes/tcg-int3-oops.md).
  * With one user of each key alive from before the tests start, the tests'
  * own users move the keys' counts but never to or from zero, so no text is
  * patched while they run.
@@ -22,6 +20,7 @@
  *   tests create;
  * - perf_sched_events and perf_swevent_enabled[PERF_COUNT_SW_PAGE_FAULTS]:
  *   a per-task software page-fault event, as the tests open.
+ * A test that starts to switch another key must add it here.
  *
  * Prints one line per key group, "holding ..." or "cannot hold ...", then
  * "ready" and waits until it is killed.  Exits 1 if it holds nothing.
