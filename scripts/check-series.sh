@@ -40,7 +40,8 @@ selftests_changed() {
 
 # Does the tree define every option that fragment $1 turns on? The
 # series adds options of its own: config/feature.config applies from the
-# patch that adds them on; every other fragment must apply to the base.
+# patch that makes them selectable on; every other fragment must apply to
+# the base.
 fragment_applies() {
 	local want have
 	want=$(sed -n 's/^CONFIG_\([A-Za-z0-9_]*\)=.*/\1/p' "$1" | sort -u)
@@ -48,6 +49,19 @@ fragment_applies() {
 	have=$(git -C "$tree" grep -h -o -E "^(menu)?config ($(echo $want | tr ' ' '|'))\$" \
 		-- '*Kconfig*' | awk '{print $2}' | sort -u)
 	[[ $want == "$have" ]]
+}
+
+# Can fragment $1's options be chosen: has each a prompt? The series
+# gives its own option one only in its last kernel patch, once sharing
+# is safe; before, config/feature.config does not apply.
+fragment_selectable() {
+	local name
+	for name in $(sed -n 's/^CONFIG_\([A-Za-z0-9_]*\)=.*/\1/p' "$1"); do
+		git -C "$tree" grep -h -A8 -E "^config $name\$" -- '*Kconfig*' |
+			awk 'NR > 1 && /^(menu)?config / { exit }
+			     /^[[:space:]]+(bool|tristate|prompt)[[:space:]]+"/ { found = 1 }
+			     END { exit !found }' || return 1
+	done
 }
 
 # (Re)configure every configuration for the tree as it is now.
@@ -58,7 +72,8 @@ configure_all() {
 		for f in ${config_fragments[$c]}; do
 			f=$TOP/config/$f.config
 			[[ -f $f ]] || continue
-			if fragment_applies "$f"; then
+			if fragment_applies "$f" &&
+				{ [[ $f != */feature.config ]] || fragment_selectable "$f"; }; then
 				fragments+=("$f")
 			elif [[ $f != */feature.config ]]; then
 				die "$f asks for options the base does not define"

@@ -4,6 +4,9 @@
 # (static), ndctl, xfsprogs and e2fsprogs with the shared libraries they
 # load, the guest init and test runner, the guest's helper
 # hold-static-keys, and the named test binaries.
+# Environment: TESTS, names of guest/tests.list (first column) separated by
+# spaces: the guest runs only those (to iterate on some tests; a full run
+# is what make test and CI judge).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -54,7 +57,19 @@ copy_with_libs "$stage/hold-static-keys" "$stage/harness/bin"
 rm "$stage/hold-static-keys"
 
 cp "$TOP/guest/init" "$stage/init"
-cp "$TOP/guest/run-tests.sh" "$TOP/guest/run-bench.sh" "$TOP/guest/tests.list" "$stage/harness/"
+cp "$TOP/guest/run-tests.sh" "$TOP/guest/run-bench.sh" "$stage/harness/"
+list=$TOP/guest/tests.list
+if [[ -n ${TESTS:-} ]]; then
+	for name in $TESTS; do
+		awk -v n="$name" '$1 == n { found = 1 } END { exit !found }' "$list" ||
+			die "TESTS names $name, which guest/tests.list does not have"
+	done
+	awk -v names=" $TESTS " '/^[[:space:]]*(#|$)/ || index(names, " " $1 " ")' \
+		"$list" >"$stage/harness/tests.list"
+	shout "TESTS='$TESTS': the guest runs only these tests, not the whole of guest/tests.list"
+else
+	cp "$list" "$stage/harness/"
+fi
 chmod +x "$stage/init" "$stage/harness/run-tests.sh" "$stage/harness/run-bench.sh"
 
 (cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
