@@ -2,10 +2,13 @@
 # Usage: boot-guest.sh test|bench KERNEL INITRAMFS OUTDIR
 # Boot the guest with run-guest.sh and show its progress: the tests' KTAP
 # as it arrives (test), or the benchmark's steps from the console (bench).
-# A boot that dies, or that splats, before the guest's init runs is
-# retried once: TCG occasionally breaks early boot, and nothing the series
-# changes runs before the first process maps a file, so such a boot proves
-# nothing either way. Its console is kept as OUTDIR/console-failed-boot.log.
+# A boot that dies, or that splats, before the guest's init runs (test
+# mode: before its first test starts) is retried once: TCG occasionally
+# breaks early boot, and patching kernel text when the guest's static-key
+# holder starts can oops it (notes/tcg-int3-oops.md); nothing the series
+# changes runs before the first process maps a DAX file, so such a boot
+# proves nothing either way. Its console is kept as
+# OUTDIR/console-failed-boot.log.
 # The caller judges the run from OUTDIR/console.log, OUTDIR/guest-status
 # and the results file.
 set -euo pipefail
@@ -30,12 +33,16 @@ show_progress() {
 	fi
 }
 
-# Stop the guest as soon as its init runs if the kernel splatted before.
+# Stop the guest as soon as its init runs (test mode: its first test
+# starts, or it powers off) if the kernel splatted before.
 stop_on_early_splat() {
-	local qpid=$1
+	local qpid=$1 mark='Run /init as init process' check=--before-init
+	if [[ $mode == test ]]; then
+		mark='^harness: (running |powering off)' check=--before-tests
+	fi
 	while kill -0 "$qpid" 2>/dev/null; do
-		if grep -q 'Run /init as init process' "$console" 2>/dev/null; then
-			if ! "$TOP/scripts/check-console.sh" --before-init "$console"; then
+		if grep -qE "$mark" "$console" 2>/dev/null; then
+			if ! "$TOP/scripts/check-console.sh" "$check" "$console"; then
 				touch "$outdir/early-splat"
 				pkill -TERM -P "$qpid" || true
 			fi
@@ -59,9 +66,16 @@ boot() {
 
 reached_init() { grep -q 'harness: init started' "$console" 2>/dev/null; }
 
+# Did a test guest die with a splat before its first test started?
+died_in_setup() {
+	[[ $mode == test ]] && reached_init &&
+		! grep -qE '^harness: running ' "$console" &&
+		! "$TOP/scripts/check-console.sh" --before-tests "$console" 2>/dev/null
+}
+
 boot
-if [[ -e $outdir/early-splat ]]; then
-	warn "the kernel splatted in early boot, before init ran (see above):" \
+if [[ -e $outdir/early-splat ]] || died_in_setup; then
+	warn "the kernel splatted before the first test started (see above):" \
 		"retrying the boot once. Its console: $outdir/console-failed-boot.log"
 	cp "$console" "$outdir/console-failed-boot.log" || true
 	boot

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Usage: check-console.sh [--before-init] CONSOLE_LOG
+# Usage: check-console.sh [--before-init|--before-tests] CONSOLE_LOG
 # Exit 1 and print each splat when the kernel console shows a BUG, WARNING,
 # Oops, KASAN or UBSAN report, lockdep splat, RCU stall, hung task or panic.
 # With --before-init, look only at what the kernel printed before it ran
 # the guest's init: nothing the series changes runs there (no process has
 # a mapping yet), so a splat there is the emulator's, not the tests'.
+# With --before-tests, look at what it printed before the first test
+# started: boot, and the guest's set-up (namespaces, mkfs, mount, the
+# static-key holder), which maps no DAX file either.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-before_init=0
-if [[ ${1:-} == --before-init ]]; then
-	before_init=1
-	shift
-fi
-log_file=${1:?usage: $0 [--before-init] CONSOLE_LOG}
+until_line=
+case ${1:-} in
+--before-init) until_line='Run /init as init process' && shift ;;
+--before-tests) until_line='^harness: running ' && shift ;;
+esac
+log_file=${1:?usage: $0 [--before-init|--before-tests] CONSOLE_LOG}
 [[ -f $log_file ]] || die "no console log at $log_file"
 
 # One extended regex per kind of splat the kernel prints.
@@ -36,9 +39,9 @@ regex=$(IFS='|'; echo "${patterns[*]}")
 # Line numbers where a splat starts: the first match, then any match more
 # than 80 lines after the start of the previous splat.
 last_line=$(wc -l <"$log_file")
-if ((before_init)); then
-	init_line=$(grep -n -m1 'Run /init as init process' "$log_file" | cut -d: -f1 || true)
-	last_line=${init_line:-$last_line}
+if [[ -n $until_line ]]; then
+	cut_line=$(grep -n -m1 -E "$until_line" "$log_file" | cut -d: -f1 || true)
+	last_line=${cut_line:-$last_line}
 fi
 mapfile -t hits < <(head -n "$last_line" "$log_file" | grep -nE "$regex" | cut -d: -f1)
 ((${#hits[@]})) || exit 0
