@@ -16,6 +16,9 @@
 #   make tree          build/linux: the base + one commit per patch
 #   make export        write build/linux's commits back to patches/
 #   make check-series  each patch applies, is checkpatch-clean, and builds
+#   make mutants       build and test each deliberately broken kernel of
+#                      mutants/ (MUTANTS="name ..." for some): every one
+#                      must be caught by the tests its Caught-by: names
 
 SHELL := /bin/bash
 BUILD ?= $(CURDIR)/build
@@ -47,7 +50,7 @@ BENCH_BIN := $(BUILD)/bench-bin
 BENCH_INITRAMFS := $(BUILD)/bench-initramfs.cpio.gz
 
 .PHONY: all deps base tree export check-series kernel selftests initramfs test shell clean help
-.PHONY: run bench numbers run-kernel base-kernel bench-initramfs
+.PHONY: run bench numbers run-kernel base-kernel bench-initramfs mutants
 all: test
 
 help:
@@ -106,6 +109,9 @@ bench: deps
 numbers:
 	scripts/update-numbers.py $(BUILD)/run $(wildcard $(BUILD)/bench)
 	$(MAKE) export
+
+mutants: selftests
+	scripts/run-mutants.sh $(KTREE) $(SELFTESTS) $(BUILD)/mutants $(TEST_FRAGMENTS)
 
 shell: initramfs
 	scripts/run-guest.sh shell $(TEST_KERNEL) $(INITRAMFS) $(BUILD)/shell
