@@ -16,6 +16,8 @@
 #   make tree          build/linux: the base + one commit per patch
 #   make export        write build/linux's commits back to patches/
 #   make check-series  each patch applies, is checkpatch-clean, and builds
+#   make check-harness the harness's verdict on recorded runs
+#                      (tests/harness/): seconds, no kernel
 #   make mutants       build and test each deliberately broken kernel of
 #                      mutants/ (MUTANTS="name ..." for some): every one
 #                      must be caught by the tests its Caught-by: names
@@ -50,7 +52,7 @@ BENCH_BIN := $(BUILD)/bench-bin
 BENCH_INITRAMFS := $(BUILD)/bench-initramfs.cpio.gz
 
 .PHONY: all deps base tree export check-series kernel selftests initramfs test shell clean help
-.PHONY: run bench numbers run-kernel base-kernel bench-initramfs mutants
+.PHONY: run bench numbers run-kernel base-kernel bench-initramfs mutants check-harness
 all: test
 
 help:
@@ -109,6 +111,9 @@ bench: deps
 numbers:
 	scripts/update-numbers.py $(BUILD)/run $(wildcard $(BUILD)/bench)
 	$(MAKE) export
+
+check-harness:
+	scripts/test-harness.sh
 
 mutants: selftests
 	scripts/run-mutants.sh $(KTREE) $(SELFTESTS) $(BUILD)/mutants $(TEST_FRAGMENTS)

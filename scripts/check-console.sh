@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Usage: check-console.sh [--before-init|--before-tests] CONSOLE_LOG
 # Exit 1 and print each splat when the kernel console shows a BUG, WARNING,
-# Oops, KASAN or UBSAN report, lockdep splat, RCU stall, hung task or panic.
+# Oops, KASAN report, lockdep splat, RCU stall, hung task, a bad page table
+# entry (pmd_clear_bad() and friends), lost printk messages or a panic, and
+# a UBSAN report should the kernel be built with UBSAN (the test kernel is
+# not: config/debug.config).
 # With --before-init, look only at what the kernel printed before it ran
 # the guest's init: nothing the series changes runs there (no process has
 # a mapping yet), so a splat there is the emulator's, not the tests'.
@@ -33,6 +36,8 @@ patterns=(
 	'INFO: task .* blocked for more than'
 	'Kernel panic'
 	'Call Trace:'
+	'bad p[mu]d'                        # pmd_ERROR()/pud_ERROR(), from pmd_clear_bad() and the like
+	'printk messages dropped'           # a splat may be among what was lost
 )
 regex=$(IFS='|'; echo "${patterns[*]}")
 

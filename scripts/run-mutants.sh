@@ -55,6 +55,28 @@ binaries=$(awk '!/^[[:space:]]*(#|$)/ {print $2}' "$TOP/guest/tests.list" | sort
 first_failure() { grep -m1 -E '^[[:space:]]*not ok ' "$1/results.ktap" | sed 's/^[[:space:]]*//' || true; }
 first_splat() { "$TOP/scripts/check-console.sh" "$1/console.log" 2>&1 | grep -m1 -v '^==>' || true; }
 
+# Boot the mutant with test-kernel.sh in run dir $1, and stop the guest as
+# soon as a case has failed or the kernel splatted: the first is all the
+# verdict needs. Returns test-kernel.sh's status, or 1 if stopped early.
+run_until_caught() {
+	local run=$1 pid
+	setsid "$TOP/scripts/test-kernel.sh" "$obj/arch/x86/boot/bzImage" \
+		"$run/initramfs.cpio.gz" "$run" >"$run/verdict.log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		if grep -qE '^[[:space:]]*not ok ' "$run/results.ktap" 2>/dev/null ||
+			{ grep -q '^harness: running ' "$run/console.log" 2>/dev/null &&
+				! "$TOP/scripts/check-console.sh" "$run/console.log" 2>/dev/null; }; then
+			kill -- -"$pid" 2>/dev/null || true
+			wait "$pid" || true
+			echo "stopped early: the mutant was caught" >>"$run/verdict.log"
+			return 1
+		fi
+	done
+	wait "$pid"
+}
+
 table=$out/mutants.md
 printf '| mutant | tests | verdict | evidence |\n|---|---|---|---|\n' >"$table"
 missed=0
@@ -74,8 +96,7 @@ for name in "${names[@]}"; do
 		# shellcheck disable=SC2086 # a list of binary names
 		TESTS=$tests "$TOP/scripts/make-initramfs.sh" "$run/initramfs.cpio.gz" \
 			"$selftests" $binaries 2>>"$run/build.log"
-		if "$TOP/scripts/test-kernel.sh" "$obj/arch/x86/boot/bzImage" \
-			"$run/initramfs.cpio.gz" "$run" >"$run/verdict.log" 2>&1; then
+		if run_until_caught "$run"; then
 			verdict="NOT caught" evidence="$(tail -1 "$run/verdict.log")"
 		elif ! grep -q '^harness: running ' "$run/console.log"; then
 			evidence="the guest never reached its tests: see $run/verdict.log"
