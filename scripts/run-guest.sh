@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: run-guest.sh MODE KERNEL INITRAMFS OUTDIR
 # Boot KERNEL under QEMU (TCG) with two emulated NVDIMMs backed by sparse
-# images in OUTDIR, made fresh for each boot. MODE is "test" (the guest
+# images in OUTDIR, made fresh for each boot and removed after it. MODE is "test" (the guest
 # runs its tests and powers off; the console goes to OUTDIR/console.log and
 # the tests' KTAP to OUTDIR/results.ktap), "bench" (the same with the
 # benchmark, whose results go to OUTDIR/results.txt) or "shell" (console
@@ -66,6 +66,9 @@ test | bench)
 	else
 		echo "exit $rc" >"$outdir/guest-status"
 	fi
+	# The guest makes its file systems afresh each boot: the images are
+	# scratch, up to 2 x PMEM_GIB of disk once written; free them.
+	rm -f "$outdir"/pmem[01].img
 	;;
 *)
 	die "unknown mode '$mode': test, bench or shell"

@@ -53,7 +53,14 @@ binaries=$(awk '!/^[[:space:]]*(#|$)/ {print $2}' "$TOP/guest/tests.list" | sort
 
 # The first failed case of a KTAP file, or the first splat of a console.
 first_failure() { grep -m1 -E '^[[:space:]]*not ok ' "$1/results.ktap" | sed 's/^[[:space:]]*//' || true; }
-first_splat() { "$TOP/scripts/check-console.sh" "$1/console.log" 2>&1 | grep -m1 -v '^==>' || true; }
+first_splat() {
+	"$TOP/scripts/check-console.sh" "$1/console.log" 2>&1 |
+		grep -m1 -E 'BUG|WARNING|Oops|KASAN|panic|INFO:|bad p[mu]d|stall|dropped|fault' |
+		sed 's/^\[ *[0-9.]*\] //' || true
+}
+
+# Whether check-console.sh finds a splat in console $1 (not merely fails).
+splatted() { "$TOP/scripts/check-console.sh" "$1" 2>&1 >/dev/null | grep -q '^KERNEL SPLAT'; }
 
 # Boot the mutant with test-kernel.sh in run dir $1, and stop the guest as
 # soon as a case has failed or the kernel splatted: the first is all the
@@ -67,7 +74,7 @@ run_until_caught() {
 		sleep 5
 		if grep -qE '^[[:space:]]*not ok ' "$run/results.ktap" 2>/dev/null ||
 			{ grep -q '^harness: running ' "$run/console.log" 2>/dev/null &&
-				! "$TOP/scripts/check-console.sh" "$run/console.log" 2>/dev/null; }; then
+				splatted "$run/console.log"; }; then
 			kill -- -"$pid" 2>/dev/null || true
 			wait "$pid" || true
 			echo "stopped early: the mutant was caught" >>"$run/verdict.log"
