@@ -28,10 +28,10 @@ KTREE := $(BUILD)/linux
 export BUILD KTREE
 
 # The test kernel: trimmed guest, debug options, the secondary MMUs and
-# lockless walkers the tests drive (KVM, the HMM test driver), and the
-# feature if the series has its fragment.
+# lockless walkers the tests drive (KVM, the HMM test driver), memory
+# cgroups, and the feature if the series has its fragment.
 TEST_FRAGMENTS := config/guest.config config/debug.config config/walkers.config \
-	$(wildcard config/feature.config)
+	config/memcg.config $(wildcard config/feature.config)
 TEST_OBJ := $(BUILD)/kbuild-test
 TEST_KERNEL := $(TEST_OBJ)/arch/x86/boot/bzImage
 SELFTESTS := $(BUILD)/selftests

@@ -19,7 +19,17 @@
  * - kvm_has_noapic_vcpu: a vCPU of it without an in-kernel irqchip, as the
  *   tests create;
  * - perf_sched_events and perf_swevent_enabled[PERF_COUNT_SW_PAGE_FAULTS]:
- *   a per-task software page-fault event, as the tests open.
+ *   a per-task software page-fault event, as the tests open;
+ * - the tracepoints that fsdax_pmd_share's count of i_mmap_rwsem
+ *   acquisitions enables in a trace instance of its own: lock_acquire, and
+ *   sched_switch, sched_wakeup and the others that set_event_pid hooks.
+ *   A tracepoint's key and static call change when its probes go from 0
+ *   to 1, from 1 to 2 and back, but not from 2 up: two instances here,
+ *   each with set_event_pid (two probes per tracepoint) and lock_acquire
+ *   enabled, filtered to this process, which sleeps;
+ * - memcg_kmem_online_key, memcg_sockets_enabled_key and
+ *   memcg_bpf_enabled_key, which its memory cgroup test switches by
+ *   creating and removing cgroups: a memory cgroup of its own.
  * A test that starts to switch another key must add it here.
  *
  * Prints one line per key group, "holding ..." or "cannot hold ...", then
@@ -32,8 +42,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#define TRACING		"/sys/kernel/tracing"
+#define CGROUP		"/sys/fs/cgroup"
 
 /* A KVM VM with one vCPU and no in-kernel irqchip: 0, or an errno. */
 static int hold_kvm(void)
@@ -64,6 +79,66 @@ static int hold_perf(void)
 	return 0;
 }
 
+/* Write @value to the file @path: 0, or an errno. */
+static int write_str(const char *path, const char *value)
+{
+	ssize_t len = strlen(value);
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, value, len) != len)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+/*
+ * Trace instance @name following this process only, with lock_acquire
+ * enabled when the kernel has it (CONFIG_LOCKDEP): 0, or an errno.
+ */
+static int hold_trace_instance(const char *name)
+{
+	char dir[128], path[192], pid[16];
+	int err;
+
+	snprintf(dir, sizeof(dir), TRACING "/instances/%s", name);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return errno;
+	snprintf(path, sizeof(path), "%s/set_event_pid", dir);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	err = write_str(path, pid);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/events/lock/lock_acquire/enable", dir);
+	if (access(path, F_OK))
+		return 0;
+	return write_str(path, "1");
+}
+
+static int hold_trace(void)
+{
+	return hold_trace_instance("hold-static-keys-1") ?:
+	       hold_trace_instance("hold-static-keys-2");
+}
+
+/* A memory cgroup, which lives as long as its directory: 0, or an errno. */
+static int hold_memcg(void)
+{
+	int err;
+
+	if (access(CGROUP "/cgroup.controllers", F_OK) &&
+	    mount("cgroup2", CGROUP, "cgroup2", 0, NULL))
+		return errno;
+	err = write_str(CGROUP "/cgroup.subtree_control", "+memory");
+	if (err)
+		return err;
+	if (mkdir(CGROUP "/hold-static-keys", 0755) && errno != EEXIST)
+		return errno;
+	return 0;
+}
+
 static int report(const char *what, int err)
 {
 	if (err)
@@ -81,6 +156,10 @@ int main(void)
 		       hold_kvm());
 	held += report("the perf keys (a per-task page-fault event)",
 		       hold_perf());
+	held += report("the tracepoint keys (two trace instances with set_event_pid and lock_acquire)",
+		       hold_trace());
+	held += report("the memory cgroup keys (a memory cgroup)",
+		       hold_memcg());
 	if (!held)
 		return 1;
 	printf("ready\n");
