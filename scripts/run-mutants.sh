@@ -60,7 +60,13 @@ first_splat() {
 }
 
 # Whether check-console.sh finds a splat in console $1 (not merely fails).
-splatted() { "$TOP/scripts/check-console.sh" "$1" 2>&1 >/dev/null | grep -q '^KERNEL SPLAT'; }
+# Not a pipe into grep: with pipefail, the pipe fails whenever
+# check-console.sh does, that is whenever there is a splat.
+splatted() {
+	local report
+	report=$("$TOP/scripts/check-console.sh" "$1" 2>&1 >/dev/null) && return 1
+	[[ $report == *$'\nKERNEL SPLAT'* || $report == 'KERNEL SPLAT'* ]]
+}
 
 # Boot the mutant with test-kernel.sh in run dir $1, and stop the guest as
 # soon as a case has failed or the kernel splatted: the first is all the
