@@ -37,8 +37,10 @@ TEST_KERNEL := $(TEST_OBJ)/arch/x86/boot/bzImage
 SELFTESTS := $(BUILD)/selftests
 INITRAMFS := $(BUILD)/initramfs.cpio.gz
 TEST_RUN := $(BUILD)/test-run
-# The test binaries: second column of guest/tests.list.
-TEST_BINARIES := $(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$2}' guest/tests.list | sort -u)
+# The test binaries: second column of guest/tests.list, but for the
+# programs of guest/ itself, which make-initramfs.sh builds.
+GUEST_PROGRAMS := $(basename $(notdir $(wildcard guest/*.c)))
+TEST_BINARIES := $(filter-out $(GUEST_PROGRAMS),$(shell awk '!/^[[:space:]]*(\#|$$)/ {print $$2}' guest/tests.list | sort -u))
 
 # The benchmark's kernels: the same trimmed guest without the debug
 # options, with the series (and its feature) and without (the base).

@@ -13,6 +13,8 @@ packages=(
 	qemu-system-x86 busybox-static ndctl xfsprogs e2fsprogs
 	# selftests
 	libcap-dev libnuma-dev
+	# the guest's real clients of fsdax mappings (guest/fsdax-clients.c)
+	liblmdb-dev libpmem-dev
 	# benchmark report plots
 	gnuplot-nox
 )

@@ -45,6 +45,8 @@ done
 cp /etc/mke2fs.conf "$stage/etc/"
 
 for test in "$@"; do
+	# Built below, from guest/
+	[[ -f $TOP/guest/$test.c ]] && continue
 	[[ -x $bindir/$test ]] ||
 		die "test binary $bindir/$test is missing: the selftest build did not produce it (see make kernel)"
 	copy_with_libs "$bindir/$test" "$stage/harness/bin"
@@ -55,6 +57,12 @@ cc -O2 -Wall -Werror -o "$stage/hold-static-keys" "$TOP/guest/hold-static-keys.c
 	die "cannot build guest/hold-static-keys.c: run 'make deps' (installs gcc)"
 copy_with_libs "$stage/hold-static-keys" "$stage/harness/bin"
 rm "$stage/hold-static-keys"
+
+# The guest's test of real clients (xfs_io, LMDB, libpmem): see its header.
+cc -O2 -Wall -Werror -o "$stage/fsdax-clients" "$TOP/guest/fsdax-clients.c" -llmdb -lpmem ||
+	die "cannot build guest/fsdax-clients.c: run 'make deps' (installs liblmdb-dev and libpmem-dev)"
+copy_with_libs "$stage/fsdax-clients" "$stage/harness/bin"
+rm "$stage/fsdax-clients"
 
 cp "$TOP/guest/init" "$stage/init"
 cp "$TOP/guest/run-tests.sh" "$TOP/guest/run-bench.sh" "$stage/harness/"

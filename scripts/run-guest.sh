@@ -29,6 +29,12 @@ mkdir -p "$outdir"
 # The region is the image less the 2 MiB label area; ndctl needs it to be a
 # multiple of 16 MiB, which whole GiB are.
 pmem_mib=$((pmem_gib * 1024 + 2))
+# The images are sparse, but the guest fills them: a disk that runs out
+# under QEMU kills the guest with SIGBUS, long after the boot.
+need_mib=$((2 * pmem_mib + 1024))
+free_mib=$(df -Pm "$outdir" | awk 'NR == 2 {print $4}')
+((free_mib >= need_mib)) ||
+	die "the guest's two NVDIMMs need up to $need_mib MiB on $(df -P "$outdir" | awk 'NR == 2 {print $6}'), which has $free_mib MiB free: free some (old build/*/pmem*.img?) or lower PMEM_GIB"
 nvdimm_args=()
 for i in 0 1; do
 	img=$outdir/pmem$i.img
@@ -54,6 +60,10 @@ shell)
 	exec "${qemu[@]}" -serial mon:stdio -serial file:"$outdir/results.ktap"
 	;;
 test | bench)
+	# The guest makes its file systems afresh each boot: the images are
+	# scratch, up to 2 x PMEM_GIB of disk once written; free them, also
+	# when this script is interrupted.
+	trap 'rm -f "$outdir"/pmem[01].img' EXIT
 	results=$outdir/results.ktap
 	[[ $mode == bench ]] && results=$outdir/results.txt
 	rm -f "$outdir/console.log"
@@ -66,9 +76,6 @@ test | bench)
 	else
 		echo "exit $rc" >"$outdir/guest-status"
 	fi
-	# The guest makes its file systems afresh each boot: the images are
-	# scratch, up to 2 x PMEM_GIB of disk once written; free them.
-	rm -f "$outdir"/pmem[01].img
 	;;
 *)
 	die "unknown mode '$mode': test, bench or shell"
