@@ -52,17 +52,20 @@ for test in "$@"; do
 	copy_with_libs "$bindir/$test" "$stage/harness/bin"
 done
 
-# The guest's own helper: see its header.
-cc -O2 -Wall -Werror -o "$stage/hold-static-keys" "$TOP/guest/hold-static-keys.c" ||
-	die "cannot build guest/hold-static-keys.c: run 'make deps' (installs gcc)"
-copy_with_libs "$stage/hold-static-keys" "$stage/harness/bin"
-rm "$stage/hold-static-keys"
+# Build guest/NAME.c, linked with LIBS..., into the guest's /harness/bin.
+build_guest_program() {
+	local name=$1
+	shift
+	cc -O2 -Wall -Werror -o "$stage/$name" "$TOP/guest/$name.c" "$@" ||
+		die "cannot build guest/$name.c: run 'make deps' (installs gcc and the libraries it links: ${*:-none})"
+	copy_with_libs "$stage/$name" "$stage/harness/bin"
+	rm "$stage/$name"
+}
 
-# The guest's test of real clients (xfs_io, LMDB, libpmem): see its header.
-cc -O2 -Wall -Werror -o "$stage/fsdax-clients" "$TOP/guest/fsdax-clients.c" -llmdb -lpmem ||
-	die "cannot build guest/fsdax-clients.c: run 'make deps' (installs liblmdb-dev and libpmem-dev)"
-copy_with_libs "$stage/fsdax-clients" "$stage/harness/bin"
-rm "$stage/fsdax-clients"
+# The guest's own programs, see their headers: the helper init starts,
+# and the test of real clients (xfs_io, LMDB, libpmem).
+build_guest_program hold-static-keys
+build_guest_program fsdax-clients -llmdb -lpmem
 
 cp "$TOP/guest/init" "$stage/init"
 cp "$TOP/guest/run-tests.sh" "$TOP/guest/run-bench.sh" "$stage/harness/"
