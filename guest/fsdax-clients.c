@@ -20,8 +20,12 @@
  * With vm.fsdax_pmd_share on, every process after the first must link the
  * tables that the first filled, one per aligned GiB that it maps and reads
  * (fsdax_pmd_share in /proc/vmstat), and take at most LATER_FAULTS faults
- * to read what the first read with hundreds.  KTAP, one case per file
- * system and client.
+ * to read what the first read with hundreds.
+ *
+ * fio (ioengine=mmap) is run differently, because it unmaps the file when
+ * its job ends: see test_fio().
+ *
+ * KTAP, one case per file system and client.
  *
  * Usage: fsdax-clients DAX_DIR...   (as root)
  */
@@ -35,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,6 +53,8 @@
 #define LMDB_MAP	(2 * GIB)
 #define LMDB_VALUE	(4 * MIB)
 #define LMDB_VALUES	300			/* 1.2 GiB of data */
+#define FIO_SIZE	GIB
+#define FIO_BLOCK	"2m"
 
 /* The byte the test writes at @off of a file or of LMDB value @key */
 static unsigned char pattern(uint64_t key, uint64_t off)
@@ -164,6 +171,38 @@ static int pmem_reader(const char *path)
 	start = minor_faults();
 	for (off = 0; off < len; off += 4096)
 		r.wrong += map[off] != pattern(0, off);
+	r.faults = minor_faults() - start;
+	return report_and_wait(&r);
+}
+
+/*
+ * What keeps fio's tables while one fio after another reads the file: a
+ * mapping with the flags of fio's own (tables are shared only between
+ * VMAs of equal flags), mmap(NULL) of the whole file, read-only, with the
+ * MADV_SEQUENTIAL that fio gives a sequential job (its fadvise_hint).
+ */
+static int fio_holder(const char *path)
+{
+	struct report r = { 0 };
+	unsigned char *map;
+	volatile unsigned char sink;
+	struct stat st;
+	size_t off;
+	long start;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		return 1;
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED ||
+	    posix_madvise(map, st.st_size, POSIX_MADV_SEQUENTIAL))
+		return 1;
+	r.addr = (unsigned long)map;
+	start = minor_faults();
+	for (off = 0; off < (size_t)st.st_size; off += 4096)
+		sink = map[off];
+	(void)sink;
 	r.faults = minor_faults() - start;
 	return report_and_wait(&r);
 }
@@ -464,6 +503,131 @@ static bool test_client(const char *dir, const char *fs,
 	return ok;
 }
 
+/*
+ * Run @argv to its end with its standard output, up to @size - 1 bytes,
+ * in @out; its exit status, or -1 if it did not exit.
+ */
+static int run_to_end(char *const argv[], char *out, size_t size)
+{
+	int pipefd[2], status;
+	size_t n = 0;
+	ssize_t got;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while ((got = read(pipefd[0], out + n, size - 1 - n)) > 0)
+		n += got;
+	out[n] = '\0';
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The number after "@key" : in fio's JSON output @json, or -1 */
+static long fio_json_value(const char *json, const char *key)
+{
+	char quoted[64];
+	const char *s;
+
+	snprintf(quoted, sizeof(quoted), "\"%s\" : ", key);
+	s = strstr(json, quoted);
+	return s ? strtol(s + strlen(quoted), NULL, 10) : -1;
+}
+
+/*
+ * One fio job of @mode ("write" or "read") over the file @path: written
+ * with a crc32c in every block, or read through ioengine=mmap with every
+ * block checked (verify_fatal: the first bad block fails it).  The job's
+ * minor faults, as fio counts them (its JSON "minf"), or -1 if it failed.
+ */
+static long run_fio(const char *path, const char *mode)
+{
+	static char json[64 * KIB];
+	char file[600], size[64], rw[32];
+	bool read = !strcmp(mode, "read");
+	char *argv[] = { "fio", "--name=clients", file, size, rw,
+			 "--bs=" FIO_BLOCK, "--verify=crc32c",
+			 read ? "--ioengine=mmap" : "--ioengine=psync",
+			 read ? "--verify_fatal=1" : "--do_verify=0",
+			 "--output-format=json", NULL };
+	int status;
+
+	snprintf(file, sizeof(file), "--filename=%s", path);
+	snprintf(size, sizeof(size), "--size=%lu", FIO_SIZE);
+	snprintf(rw, sizeof(rw), "--rw=%s", mode);
+	status = run_to_end(argv, json, sizeof(json));
+	if (status || fio_json_value(json, "error")) {
+		printf("# fio %s of %s: exit status %d, error %ld\n", mode, path,
+		       status, fio_json_value(json, "error"));
+		return -1;
+	}
+	return fio_json_value(json, "minf");
+}
+
+/*
+ * fio, ioengine=mmap: each fio maps the file with mmap(NULL), reads it
+ * through the mapping and checks every block against the crc32c that a
+ * write job of fio stored in it; then it unmaps the file and exits.  So a
+ * holder (fio_holder()) maps the file first and keeps the tables, and one
+ * fio reads with vm.fsdax_pmd_share off, then PROCESSES - 1 one after
+ * another with it on.  Each of these must link the table of every GiB,
+ * and sharing must save it the faults of the 2 MiB entries, 512 per GiB,
+ * but for at most LATER_FAULTS: what fio faults for its own memory is the
+ * same with sharing on and off.
+ */
+static bool test_fio(const char *dir, const char *fs)
+{
+	const long gibs = FIO_SIZE / GIB, entries = gibs * GIB / (2 * MIB);
+	const char *name = "fio ioengine=mmap, mmap(NULL) in each job";
+	long share0, linked, off_faults, faults, least = -1;
+	char path[512];
+	struct proc holder = { .pid = -1 };
+	bool ok;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/clients.fio", dir);
+	ok = run_fio(path, "write") >= 0;
+	ok = ok && run_self(&holder, "--fio-holder", path);
+	if (ok)
+		printf("# %s: %s: holder at %#lx (%#lx modulo 1 GiB): %ld faults\n",
+		       fs, name, holder.r.addr, holder.r.addr % GIB,
+		       holder.r.faults);
+	ok = ok && !write_proc("/proc/sys/vm/fsdax_pmd_share", "0");
+	off_faults = ok ? run_fio(path, "read") : -1;
+	ok = ok && !write_proc("/proc/sys/vm/fsdax_pmd_share", "1") &&
+	     off_faults >= 0;
+	share0 = vmstat("fsdax_pmd_share");
+	for (n = 1; ok && n < PROCESSES; n++) {
+		faults = run_fio(path, "read");
+		ok = faults >= 0;
+		if (ok && (least < 0 || off_faults - faults < least))
+			least = off_faults - faults;
+		printf("# %s: %s: fio %d: %ld faults\n", fs, name, n, faults);
+	}
+	linked = vmstat("fsdax_pmd_share") - share0;
+	printf("# %s: %s: with sharing off fio took %ld faults; %ld tables linked (want %ld), sharing saved each fio at least %ld faults (want at least %ld)\n",
+	       fs, name, off_faults, linked, (PROCESSES - 1) * gibs, least,
+	       entries - LATER_FAULTS);
+	ok &= linked == (PROCESSES - 1) * gibs &&
+	      least >= entries - LATER_FAULTS;
+	stop(&holder);
+	unlink(path);
+	printf("%s %d %s: %s\n", ok ? "ok" : "not ok", ++test_number, fs,
+	       name);
+	return ok;
+}
+
 static const char *fs_name(const char *dir)
 {
 	const char *slash = strrchr(dir, '/');
@@ -480,6 +644,8 @@ int main(int argc, char **argv)
 		return lmdb_reader(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "--pmem"))
 		return pmem_reader(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "--fio-holder"))
+		return fio_holder(argv[2]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n");
@@ -487,7 +653,8 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP usage: %s DAX_DIR...\n", argv[0]);
 		return 4;
 	}
-	printf("1..%zu\n", (argc - 1) * (sizeof(clients) / sizeof(*clients)));
+	printf("1..%zu\n",
+	       (argc - 1) * (sizeof(clients) / sizeof(*clients) + 1));
 	if (vmstat("fsdax_pmd_share") < 0) {
 		printf("# the kernel does not share fsdax PMD tables\n");
 		return 1;
@@ -497,9 +664,11 @@ int main(int argc, char **argv)
 		       strerror(errno));
 		return 1;
 	}
-	for (d = 1; d < argc; d++)
+	for (d = 1; d < argc; d++) {
 		for (i = 0; i < sizeof(clients) / sizeof(*clients); i++)
 			failed += !test_client(argv[d], fs_name(argv[d]),
 					       &clients[i]);
+		failed += !test_fio(argv[d], fs_name(argv[d]));
+	}
 	return failed ? 1 : 0;
 }

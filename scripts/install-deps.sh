@@ -14,7 +14,7 @@ packages=(
 	# selftests
 	libcap-dev libnuma-dev
 	# the guest's real clients of fsdax mappings (guest/fsdax-clients.c)
-	liblmdb-dev libpmem-dev
+	liblmdb-dev libpmem-dev fio
 	# benchmark report plots
 	gnuplot-nox
 )

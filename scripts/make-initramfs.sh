@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: make-initramfs.sh OUTPUT.cpio.gz TEST_BIN_DIR TEST_BINARY...
 # Pack the guest's userspace from this machine's own packages: busybox
-# (static), ndctl, xfsprogs and e2fsprogs with the shared libraries they
+# (static), ndctl, xfsprogs, e2fsprogs and fio with the shared libraries they
 # load, the guest init and test runner, the guest's helper
 # hold-static-keys, and the named test binaries.
 # Environment: TESTS, names of guest/tests.list (first column) separated by
@@ -37,7 +37,7 @@ copy_with_libs() {
 	done < <(ldd "$exe" 2>/dev/null | grep -oE '/[^ ]+' | sort -u)
 }
 
-for tool in ndctl mkfs.xfs xfs_io mkfs.ext4; do
+for tool in ndctl mkfs.xfs xfs_io mkfs.ext4 fio; do
 	path=$(PATH=/usr/sbin:/sbin:/usr/bin:/bin command -v "$tool") ||
 		die "$tool is missing on this machine: run 'make deps'"
 	copy_with_libs "$path" "$stage/usr/sbin"
@@ -63,7 +63,7 @@ build_guest_program() {
 }
 
 # The guest's own programs, see their headers: the helper init starts,
-# and the test of real clients (xfs_io, LMDB, libpmem).
+# and the test of real clients (xfs_io, LMDB, libpmem, fio).
 build_guest_program hold-static-keys
 build_guest_program fsdax-clients -llmdb -lpmem
 
