@@ -9,7 +9,7 @@
  * a vCPU that runs the code being patched can trap on that breakpoint after
  * the patching CPU has finished, and the guest dies with "Oops: int3" in
  * __schedule() or finish_task_switch() (the preempt notifiers' key), with
- * no fault of the code under test (evidence: notes/tcg-int3-oops.md).
+ * no fault of the code under test (evidence: docs/tcg-int3-oops.md).
  * With one user of each key alive from before the tests start, the tests'
  * own users move the keys' counts but never to or from zero, so no text is
  * patched while they run.

@@ -5,7 +5,7 @@
 # A boot that dies, or that splats, before the guest's init runs (test
 # mode: before its first test starts) is retried once: TCG occasionally
 # breaks early boot, and patching kernel text when the guest's static-key
-# holder starts can oops it (notes/tcg-int3-oops.md); nothing the series
+# holder starts can oops it (docs/tcg-int3-oops.md); nothing the series
 # changes runs before the first process maps a DAX file, so such a boot
 # proves nothing either way. Its console is kept as
 # OUTDIR/console-failed-boot.log.

@@ -10,7 +10,7 @@
  *   GUP-fast case's perf thread does (perf_sched_events, whose switching
  *   off is delayed by a second, and perf_swevent_enabled[PAGE_FAULTS]).
  *
- * The reproducer of notes/tcg-int3-oops.md; it uses nothing of the series.
+ * The reproducer of docs/tcg-int3-oops.md; it uses nothing of the series.
  *
  * Build: cc -O2 -Wall -o static_key_churn static_key_churn.c
  * Run in the guest: static_key_churn kvm|perf [ROUNDS]   (default 1000)
